@@ -1,0 +1,26 @@
+"""Shared helpers for the testinfra suites: each test module covers one tier of the host."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+def unit_journal(host, unit: str, lines: int = 60) -> str:
+    """The unit's recent journal, so a failing service check explains itself."""
+    return host.run(f"journalctl --no-pager -n {lines} -u {unit}").stdout
+
+
+def assert_unit_running(host, unit: str) -> None:
+    service = host.service(unit)
+    status = host.run(f"systemctl status --no-pager {unit}").stdout
+    assert service.is_enabled, f"{unit} is not enabled\n{status}\n{unit_journal(host, unit)}"
+    assert service.is_running, f"{unit} is not running\n{status}\n{unit_journal(host, unit)}"
+
+
+@pytest.fixture(scope="session")
+def converge_log() -> str:
+    """Everything Ansible printed during converge and idempotence (ANSIBLE_LOG_PATH in molecule.yml)."""
+    path = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ansible.log"
+    assert path.is_file(), f"no Ansible log at {path}: molecule.yml must set ANSIBLE_LOG_PATH"
+    return path.read_text()
