@@ -1,0 +1,18 @@
+"""Deployed settings: everything from the environment, nothing insecure by default."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import SECRET_KEY
+
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set: production settings refuse to start without a secret key, "
+        "because a guessable key lets anyone forge signed values. Set DJANGO_SECRET_KEY in the "
+        "service environment."
+    )
+
+DEBUG = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,142 @@
+// Live feed: a WebSocket to /ws/feed/ with reconnect (exponential backoff with jitter) and a
+// catch-up fetch of /api/posts/?after=<newest id seen> after every (re)connect, so no post is
+// lost while the socket was down. Events are deduplicated by type and id.
+(function () {
+  "use strict";
+
+  var MAX_ITEMS = 200;
+  var BACKOFF_BASE_MS = 500;
+  var BACKOFF_MAX_MS = 30000;
+
+  var feed = document.getElementById("feed");
+  var statusEl = document.getElementById("status");
+  var form = document.getElementById("post-form");
+  var formErrors = document.getElementById("form-errors");
+  var seen = new Set();
+  var newestPostId = 0;
+  var attempt = 0;
+
+  Array.prototype.forEach.call(feed.querySelectorAll("li[data-type=post]"), function (li) {
+    var id = Number(li.dataset.id);
+    seen.add("post:" + id);
+    newestPostId = Math.max(newestPostId, id);
+  });
+
+  function setStatus(state, text) {
+    statusEl.dataset.state = state;
+    statusEl.textContent = text;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text; // never innerHTML: bodies are user input
+    return node;
+  }
+
+  function show(event) {
+    if (event.type !== "post" && event.type !== "message") return;
+    var key = event.type + ":" + event.id;
+    if (seen.has(key)) return;
+    seen.add(key);
+
+    var li = element("li", event.type);
+    li.dataset.type = event.type;
+    li.dataset.id = event.id;
+    li.appendChild(element("span", "author", event.author || "anonymous"));
+    var time = element("time", "", new Date(event.created_at).toLocaleString());
+    time.setAttribute("datetime", event.created_at);
+    li.appendChild(time);
+    li.appendChild(element("p", "body", event.body));
+
+    var empty = feed.querySelector("li.empty");
+    if (empty) empty.remove();
+    if (event.type === "post" && event.id < newestPostId) {
+      // A missed post from the catch-up: place it among the posts by id, newest first.
+      var older = Array.prototype.find.call(
+        feed.querySelectorAll("li[data-type=post]"),
+        function (other) { return Number(other.dataset.id) < event.id; }
+      );
+      feed.insertBefore(li, older || null);
+    } else {
+      feed.insertBefore(li, feed.firstChild);
+    }
+    if (event.type === "post") newestPostId = Math.max(newestPostId, event.id);
+    while (feed.children.length > MAX_ITEMS) feed.lastElementChild.remove();
+  }
+
+  function catchUp(after) {
+    return fetch("/api/posts/?after=" + after, { headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("catch-up answered " + response.status);
+        return response.json();
+      })
+      .then(function (page) {
+        page.posts.forEach(show);
+        if (page.more && page.posts.length) return catchUp(page.posts[page.posts.length - 1].id);
+      });
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var socket = new WebSocket(scheme + location.host + "/ws/feed/");
+    setStatus("connecting", attempt ? "Reconnecting…" : "Connecting…");
+
+    socket.addEventListener("open", function () {
+      attempt = 0;
+      setStatus("connected", "Connected");
+      catchUp(newestPostId).catch(function (error) {
+        console.warn("livefeed: catch-up failed", error);
+      });
+    });
+    socket.addEventListener("message", function (message) {
+      try {
+        show(JSON.parse(message.data));
+      } catch (error) {
+        console.warn("livefeed: bad frame", error);
+      }
+    });
+    socket.addEventListener("close", function () {
+      var ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * Math.pow(2, attempt));
+      var delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+      attempt += 1;
+      setStatus("disconnected", "Disconnected, reconnecting in " + Math.ceil(delay / 1000) + " s");
+      setTimeout(connect, delay);
+    });
+  }
+
+  // Post as JSON so the page stays put; the form still works without JavaScript.
+  form.addEventListener("submit", function (submit) {
+    submit.preventDefault();
+    formErrors.hidden = true;
+    var data = new FormData(form);
+    fetch(form.action, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        "X-CSRFToken": data.get("csrfmiddlewaretoken"),
+      },
+      body: JSON.stringify({ author: data.get("author"), body: data.get("body") }),
+    })
+      .then(function (response) {
+        return response.json().then(function (payload) {
+          if (response.status === 201) {
+            form.elements.body.value = "";
+            show(payload);
+            return;
+          }
+          var errors = payload.errors || {};
+          formErrors.textContent = Object.keys(errors)
+            .map(function (field) { return field + ": " + errors[field].join(" "); })
+            .join("; ") || "Could not post (" + response.status + ")";
+          formErrors.hidden = false;
+        });
+      })
+      .catch(function () {
+        formErrors.textContent = "Could not post: the server did not answer.";
+        formErrors.hidden = false;
+      });
+  });
+
+  connect();
+})();
