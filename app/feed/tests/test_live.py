@@ -1,0 +1,156 @@
+"""The app as deployed: Daphne as a real process (production settings), real WebSocket clients.
+
+The data must be committed for Daphne to see it, hence transactional_db.
+"""
+
+import asyncio
+import json
+import re
+from http.cookies import SimpleCookie
+
+import pytest
+from django.db import connection
+from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidStatus
+
+from .conftest import Daphne, free_port, http_request, production_env
+
+pytestmark = pytest.mark.usefixtures("transactional_db")
+
+RECEIVE_TIMEOUT = 5
+
+
+def create_post(daphne, body, headers=None):
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    return http_request(daphne.port, "POST", "/create/", json.dumps({"body": body}), all_headers)
+
+
+async def receive_event(socket, wanted_type="post"):
+    """The next event of a type; random messages from a broadcaster may come in between."""
+    while True:
+        event = json.loads(await asyncio.wait_for(socket.recv(), RECEIVE_TIMEOUT))
+        if event["type"] == wanted_type:
+            return event
+
+
+async def test_post_created_over_http_arrives_on_every_open_socket(daphne):
+    async with (
+        connect(daphne.ws_url, origin=daphne.origin) as first,
+        connect(daphne.ws_url, origin=daphne.origin) as second,
+    ):
+        response = await asyncio.to_thread(create_post, daphne, "over the wire")
+        assert response.status == 201
+        created = response.json()
+        for socket in (first, second):
+            assert await receive_event(socket) == created
+        # The catch-up feed a reconnecting client reads has it too.
+        page = await asyncio.to_thread(
+            http_request, daphne.port, "GET", f"/api/posts/?after={created['id'] - 1}"
+        )
+        assert page.json()["posts"] == [created]
+
+
+async def test_idle_socket_outlives_the_redis_socket_timeout(daphne):
+    # redis-py's default 5 s socket timeout used to kill the layer's 5 s blocking read.
+    async with connect(daphne.ws_url, origin=daphne.origin) as socket:
+        await asyncio.sleep(7)
+        response = await asyncio.to_thread(create_post, daphne, "still listening")
+        assert await receive_event(socket) == response.json()
+    assert "Traceback" not in daphne.log()
+
+
+async def test_burst_of_handshakes_all_succeed_and_all_receive(daphne):
+    clients = 200
+    sockets = await asyncio.gather(
+        *(connect(daphne.ws_url, origin=daphne.origin, open_timeout=20) for _ in range(clients))
+    )
+    try:
+        assert all(socket.response.status_code == 101 for socket in sockets)
+        response = await asyncio.to_thread(create_post, daphne, "to the crowd")
+        received = await asyncio.gather(*(receive_event(socket) for socket in sockets))
+        assert all(event == response.json() for event in received)
+    finally:
+        await asyncio.gather(*(socket.close() for socket in sockets))
+
+
+async def test_foreign_origin_handshake_is_refused_with_403_and_logged(daphne):
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(daphne.ws_url, origin="http://attacker.example"):
+            pass
+    assert refused.value.response.status_code == 403
+    await asyncio.sleep(0.2)
+    assert "websocket handshake refused (403): origin 'http://attacker.example'" in daphne.log()
+
+
+def server_connections(database_name):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database_name],
+        )
+        return cursor.fetchone()[0]
+
+
+def test_500_requests_leave_database_connections_bounded(daphne):
+    database = connection.settings_dict["NAME"]
+    assert create_post(daphne, "something to read").status == 201
+    peak = 0
+    for number in range(500):
+        assert http_request(daphne.port, "GET", "/api/posts/?after=0").status == 200
+        if number % 25 == 0:
+            peak = max(peak, server_connections(database))
+    assert peak <= 2
+    assert server_connections(database) <= 1
+
+
+def test_health_answers_any_host_and_pages_validate_host(daphne):
+    health = http_request(daphne.port, "GET", "/health/", headers={"Host": "10.0.1.57"})
+    assert health.status == 200
+    assert health.json() == {"status": "ok"}
+    page = http_request(daphne.port, "GET", "/", headers={"Host": "attacker.example"})
+    assert page.status == 400
+
+
+def test_behind_tls_proxy_posts_from_trusted_origin_are_accepted(daphne):
+    proxy = {
+        "Host": "app.example.com",
+        "X-Forwarded-Proto": "https",
+        "Origin": "https://app.example.com",
+    }
+    assert create_post(daphne, "json via https", proxy).status == 201
+
+    page = http_request(daphne.port, "GET", "/", headers=proxy)
+    cookie = SimpleCookie(page.headers["Set-Cookie"])["csrftoken"]
+    assert cookie["secure"], "production sets secure cookies"
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1).decode()
+    form = http_request(
+        daphne.port,
+        "POST",
+        "/create/",
+        f"body=form+via+https&csrfmiddlewaretoken={token}",
+        {
+            **proxy,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie.value}",
+        },
+    )
+    assert form.status == 302
+
+    api = http_request(daphne.port, "GET", "/api/posts/", headers=proxy).json()
+    assert api["next"].startswith("https://app.example.com/")
+    assert [post["body"] for post in api["posts"]][-2:] == ["json via https", "form via https"]
+
+
+def test_ready_names_the_database_when_it_is_down(tmp_path, settings):
+    dead_database = f"postgres://127.0.0.1:{free_port()}/livefeed"
+    server = Daphne(production_env(dead_database, settings.REDIS_URL), tmp_path / "daphne.log")
+    try:
+        # Liveness never touches the database, so this instance stays in the target group...
+        assert http_request(server.port, "GET", "/health/").status == 200
+        # ...while readiness says what is wrong.
+        ready = http_request(server.port, "GET", "/health/ready/")
+        assert ready.status == 503
+        assert ready.json()["failed"] == ["database"]
+        assert ready.json()["checks"]["redis"] == "ok"
+    finally:
+        server.stop()
