@@ -75,11 +75,14 @@ resource "aws_autoscaling_group" "app" {
     aws_lb_target_group.health.arn,
   ]
 
-  # With Redis or PostgreSQL on the instance, an app health check failing must
-  # not make the group terminate the host that holds the data, so only EC2
-  # status checks count; stateless app hosts are replaced on ALB health.
-  health_check_type         = local.ansible_groups == "app" ? "ELB" : "EC2"
-  health_check_grace_period = 600
+  # Only EC2 status checks make the group replace an instance. Ansible
+  # configures instances by push after they launch, so with ELB health checks
+  # the group would terminate every new instance before anyone ran the
+  # playbook, and in the all-in-one layout it would throw away the host that
+  # holds the database whenever the app failed its check. The ALB still stops
+  # routing to unhealthy targets, and the unhealthy-hosts alarms tell a person.
+  health_check_type         = "EC2"
+  health_check_grace_period = 300
 
   launch_template {
     id      = aws_launch_template.app.id

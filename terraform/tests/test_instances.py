@@ -103,6 +103,8 @@ def test_ansible_groups_keep_local_only_what_no_managed_service_replaces(
     assert computed == groups
 
 
-def test_health_check_type_spares_hosts_that_hold_data(tf: Module) -> None:
+def test_autoscaling_group_does_not_replace_instances_on_alb_health(tf: Module) -> None:
+    # Unconfigured (not yet provisioned by Ansible) and database-holding instances must survive
+    # a failing /health/ check; the ALB routes around them instead.
     asg = tf.resource("aws_autoscaling_group", "app")
-    assert asg["health_check_type"] == '${local.ansible_groups == "app" ? "ELB" : "EC2"}'
+    assert asg["health_check_type"] == "EC2"
