@@ -6,7 +6,7 @@ resource "aws_lb" "app" {
   internal           = false
   subnets            = var.public_subnet_ids
   security_groups    = [aws_security_group.alb.id]
-  ip_address_type    = "dualstack"
+  ip_address_type    = var.alb_ip_address_type
 
   # Daphne sends a WebSocket ping every 20 s, so a healthy socket is never idle
   # for more than 20 s. 120 s leaves room for a few lost pings before the ALB

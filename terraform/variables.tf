@@ -8,8 +8,10 @@ variable "project" {
   default     = "livefeed"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
-    error_message = "project must be 2-21 characters of lowercase letters, digits and hyphens, starting with a letter."
+    # Load balancer and target group names stop at 32 characters:
+    # "<project>-production-health" leaves 12 for the project.
+    condition     = can(regex("^[a-z][a-z0-9-]{1,11}$", var.project))
+    error_message = "project must be 2-12 characters of lowercase letters, digits and hyphens, starting with a letter (AWS caps load balancer names at 32)."
   }
 }
 
@@ -102,6 +104,17 @@ variable "ssl_policy" {
   validation {
     condition     = can(regex("^ELBSecurityPolicy-TLS13-1-[23]-", var.ssl_policy))
     error_message = "ssl_policy must be an ELBSecurityPolicy-TLS13-1-2-* or ELBSecurityPolicy-TLS13-1-3-* policy."
+  }
+}
+
+variable "alb_ip_address_type" {
+  description = "dualstack serves IPv4 and IPv6 clients and needs public subnets with IPv6 CIDRs; ipv4 for a VPC without IPv6."
+  type        = string
+  default     = "dualstack"
+
+  validation {
+    condition     = contains(["dualstack", "ipv4"], var.alb_ip_address_type)
+    error_message = "alb_ip_address_type must be dualstack or ipv4."
   }
 }
 

@@ -59,6 +59,8 @@ def test_alb_is_internet_facing_application_lb_in_public_subnets(tf: Module) -> 
     assert alb["subnets"] == "${var.public_subnet_ids}"
     assert alb["security_groups"] == [ref("aws_security_group.alb")]
     assert alb["drop_invalid_header_fields"] is True
+    # IPv6 clients reach the ALB by default; the ::/0 listener rules exist for them.
+    assert tf.resolve(alb["ip_address_type"]) == "dualstack"
 
 
 def test_idle_timeout_sits_between_daphne_ping_and_nginx_read_timeout(tf: Module) -> None:

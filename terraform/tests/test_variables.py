@@ -8,6 +8,7 @@ import pytest
 from conftest import MODULE_DIR, Evaluator, Module, parse_dir
 
 VALIDATED = [
+    "project",
     "environment",
     "aws_region",
     "vpc_id",
@@ -74,6 +75,8 @@ def test_the_valid_baseline_is_accepted(evaluator: Evaluator) -> None:
     ("overrides", "reason"),
     [
         ({"environment": "prod"}, "must be one of"),
+        ({"project": "livefeed-with-a-long-name"}, "2-12 characters"),
+        ({"alb_ip_address_type": "ipv6"}, "dualstack or ipv4"),
         ({"aws_region": "Europe"}, "region"),
         ({"vpc_id": "my-vpc"}, "vpc_id"),
         ({"public_subnet_ids": '["subnet-0aaaaaaaaaaaaaaa1"]'}, "at least two"),
