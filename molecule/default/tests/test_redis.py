@@ -1,0 +1,156 @@
+"""Redis as the channel layer, on the hosts of the `redis` group."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import testinfra.utils.ansible_runner
+from conftest import assert_unit_running
+
+testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
+    os.environ["MOLECULE_INVENTORY_FILE"]
+).get_hosts("redis")
+
+REPO = Path(__file__).resolve().parents[3]
+REDIS_CONF = "/etc/redis/redis.conf"
+# Run on the host: the password is read there from redis.conf, so it is never on a command line.
+REDIS_CLI = (
+    'REDISCLI_AUTH="$(sed -n \'s/^requirepass "\\(.*\\)"$/\\1/p\' ' + REDIS_CONF + ')" '
+    "redis-cli --no-auth-warning -h 127.0.0.1 -p 6379"
+)
+
+
+def redis_password(host) -> str:
+    """The requirepass value, unescaped the way the role's template escapes it."""
+    conf = host.file(REDIS_CONF).content_string
+    match = re.search(r'^requirepass "((?:[^"\\]|\\.)*)"$', conf, re.MULTILINE)
+    return re.sub(r"\\(.)", r"\1", match.group(1)) if match else ""
+
+
+def redis_config(host, name: str) -> str:
+    result = host.run(f"{REDIS_CLI} config get {name}")
+    assert result.rc == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and lines[0] == name, f"CONFIG GET {name} answered {lines}"
+    return lines[1]
+
+
+def listening_addresses(host, port: int) -> list[str]:
+    out = host.check_output(f"ss -Hltn 'sport = :{port}'")
+    return [line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()]
+
+
+def file_sha256(host, path: str) -> str:
+    return host.check_output(f"sha256sum {path}").split()[0]
+
+
+def test_redis_is_enabled_and_running(host):
+    assert_unit_running(host, "redis-server")
+
+
+def test_redis_listens_on_loopback_only(host):
+    addresses = listening_addresses(host, 6379)
+    assert addresses, "nothing listens on port 6379"
+    assert set(addresses) <= {"127.0.0.1", "[::1]"}, f"6379 is bound beyond loopback: {addresses}"
+    assert not host.socket("tcp://0.0.0.0:6379").is_listening
+
+
+def test_redis_refuses_clients_without_the_password(host):
+    result = host.run("redis-cli -h 127.0.0.1 -p 6379 ping")
+    assert "NOAUTH" in result.stdout + result.stderr, result.stdout
+
+
+def test_redis_answers_with_the_password_from_redis_conf(host):
+    assert host.check_output(f"{REDIS_CLI} ping") == "PONG"
+
+
+def test_redis_keeps_nothing_on_disk(host):
+    assert redis_config(host, "save") == ""
+    assert redis_config(host, "appendonly") == "no"
+
+
+def test_redis_never_closes_idle_channel_layer_connections(host):
+    assert redis_config(host, "timeout") == "0"
+
+
+def test_redis_has_a_memory_limit_that_evicts_expiring_keys(host):
+    assert int(redis_config(host, "maxmemory")) > 0
+    assert redis_config(host, "maxmemory-policy") == "volatile-ttl"
+
+
+def test_redis_runs_in_protected_mode(host):
+    assert redis_config(host, "protected-mode") == "yes"
+
+
+def test_redis_config_file_is_readable_by_redis_only(host):
+    conf = host.file(REDIS_CONF)
+    assert (conf.user, conf.group, conf.mode) == ("redis", "redis", 0o640)
+
+
+def test_redis_unit_lifts_only_private_users_in_a_container(host):
+    virtualization = host.ansible("setup", "filter=ansible_virtualization_type")["ansible_facts"][
+        "ansible_virtualization_type"
+    ]
+    dropin = host.file("/etc/systemd/system/redis-server.service.d/container.conf")
+    assert virtualization == "docker", "this scenario runs in a docker container"
+    assert dropin.exists
+    properties = "-p PrivateUsers -p ProtectSystem -p NoNewPrivileges -p ProtectHome"
+    show = host.check_output(f"systemctl show redis-server {properties}")
+    assert set(show.splitlines()) == {
+        "PrivateUsers=no",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "ProtectHome=yes",
+    }
+
+
+def test_redis_password_is_not_in_the_converge_output(host, converge_log):
+    password = redis_password(host)
+    assert len(password) >= 12, "redis.conf has no requirepass to look for"
+    leaked = password in converge_log
+    assert not leaked, "the Redis password appears in the converge output"
+
+
+def run_redis_playbook(host, *extra_vars: str) -> subprocess.CompletedProcess:
+    """Run the real playbooks/redis.yml against this host with overrides that must be refused."""
+    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
+    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
+    env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_LOG_PATH"}
+    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
+    env["ANSIBLE_NOCOLOR"] = "1"
+    command = [str(ansible_playbook), "-i", str(inventory), "--limit", host.backend.host]
+    for extra in extra_vars:
+        command += ["-e", extra]
+    return subprocess.run(
+        [*command, str(REPO / "playbooks" / "redis.yml")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def assert_refused_before_any_change(host, extra_vars: list[str], variable: str) -> None:
+    before = file_sha256(host, REDIS_CONF)
+    result = run_redis_playbook(host, *extra_vars)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the play accepted {extra_vars}:\n{output}"
+    # Task names mention variables too: only the failure report itself counts.
+    failure = output.partition("fatal:")[2].partition("PLAY RECAP")[0]
+    assert variable in failure, f"the failure does not name {variable}:\n{output}"
+    assert "changed=0" in output and "failed=1" in output, output
+    assert file_sha256(host, REDIS_CONF) == before, "redis.conf changed, yet the play was refused"
+    assert_unit_running(host, "redis-server")
+
+
+def test_a_bad_redis_port_stops_the_play_before_any_change(host):
+    assert_refused_before_any_change(host, ["redis_port=70000"], "redis_port")
+
+
+def test_redis_bound_publicly_without_a_password_stops_the_play(host):
+    assert_refused_before_any_change(
+        host, ['{"redis_bind": ["0.0.0.0"], "redis_password": ""}'], "redis_password"
+    )
