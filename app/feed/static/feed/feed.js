@@ -16,6 +16,10 @@
   var newestPostId = 0;
   var attempt = 0;
 
+  // Server-rendered times are UTC; show them like live ones, in the reader's time zone.
+  Array.prototype.forEach.call(feed.querySelectorAll("time[datetime]"), function (time) {
+    time.textContent = new Date(time.getAttribute("datetime")).toLocaleString();
+  });
   Array.prototype.forEach.call(feed.querySelectorAll("li[data-type=post]"), function (li) {
     var id = Number(li.dataset.id);
     seen.add("post:" + id);
