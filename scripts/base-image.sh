@@ -64,6 +64,8 @@ for unit in getty@tty1.service console-getty.service systemd-remount-fs.service 
 done
 : >"$rootfs/etc/machine-id"
 rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+# Empty package lists must look stale, or apt's cache_valid_time in the roles skips the update.
+touch -d @0 "$rootfs/var/lib/apt/lists"
 
 log "importing $image"
 tar -C "$rootfs" -c . | docker import \

@@ -20,7 +20,7 @@ def assert_unit_running(host, unit: str) -> None:
 
 @pytest.fixture(scope="session")
 def converge_log() -> str:
-    """Everything Ansible printed during converge and idempotence (ANSIBLE_LOG_PATH in molecule.yml)."""
+    """Everything Ansible printed during converge and idempotence (see ANSIBLE_LOG_PATH)."""
     path = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ansible.log"
     assert path.is_file(), f"no Ansible log at {path}: molecule.yml must set ANSIBLE_LOG_PATH"
     return path.read_text()
