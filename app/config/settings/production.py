@@ -19,3 +19,10 @@ CSRF_COOKIE_SECURE = True
 # TLS ends at the load balancer, which redirects HTTP to HTTPS and is where HSTS belongs;
 # Daphne itself also answers the load balancer's plain-HTTP health checks, so no redirect here.
 SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+
+# Hashed static file names (feed.3f2a1c.js): nginx serves /static/ with a year-long immutable
+# cache, so a new release must change the URL of every file it changes.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}

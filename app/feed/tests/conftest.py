@@ -178,10 +178,25 @@ def live_database_url(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(scope="session")
-def daphne(live_database_url, tmp_path_factory):
+def static_root(live_database_url, tmp_path_factory):
+    """collectstatic as a deploy runs it: production pages name files from its manifest."""
+    root = tmp_path_factory.mktemp("static")
+    env = production_env(live_database_url, settings.REDIS_URL, DJANGO_STATIC_ROOT=str(root))
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=APP_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+@pytest.fixture(scope="session")
+def daphne(live_database_url, static_root, tmp_path_factory):
     """One Daphne process with the production settings, on the test database and Redis."""
     server = Daphne(
-        production_env(live_database_url, settings.REDIS_URL),
+        production_env(live_database_url, settings.REDIS_URL, DJANGO_STATIC_ROOT=str(static_root)),
         tmp_path_factory.mktemp("daphne") / "daphne.log",
     )
     yield server

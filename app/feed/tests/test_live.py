@@ -111,6 +111,15 @@ def test_health_answers_any_host_and_pages_validate_host(daphne):
     assert page.status == 400
 
 
+def test_production_page_names_static_files_by_content_hash(daphne, static_root):
+    # nginx caches /static/ for a year as immutable: a changed file must get a new URL.
+    page = http_request(daphne.port, "GET", "/", headers={"Host": "localhost"})
+    assert page.status == 200
+    script = re.search(rb'src="/static/(feed/feed\.[0-9a-f]{12}\.js)"', page.body)
+    assert script, page.body[:2000]
+    assert (static_root / script.group(1).decode()).is_file()
+
+
 def test_behind_tls_proxy_posts_from_trusted_origin_are_accepted(daphne):
     proxy = {
         "Host": "app.example.com",
