@@ -1,5 +1,6 @@
 """Shared helpers for the testinfra suites: each test module covers one tier of the host."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -24,3 +25,12 @@ def converge_log() -> str:
     path = Path(os.environ["MOLECULE_EPHEMERAL_DIRECTORY"]) / "ansible.log"
     assert path.is_file(), f"no Ansible log at {path}: molecule.yml must set ANSIBLE_LOG_PATH"
     return path.read_text()
+
+
+@pytest.fixture(scope="module")
+def host_ip(host):
+    """The host's IPv4 address on the Docker bridge: the only address probes are sent to."""
+    addresses = [a for a in host.interface("eth0").addresses if ":" not in a]
+    assert addresses, "eth0 has no IPv4 address"
+    assert ipaddress.ip_address(addresses[0]).is_private, addresses
+    return addresses[0]

@@ -25,15 +25,6 @@ OUTSIDE_CLIENT = "203.0.113.7"
 
 
 @pytest.fixture(scope="module")
-def host_ip(host):
-    """The host's IPv4 address on the Docker bridge: the only address probes are sent to."""
-    addresses = [a for a in host.interface("eth0").addresses if ":" not in a]
-    assert addresses, "eth0 has no IPv4 address"
-    assert ipaddress.ip_address(addresses[0]).is_private, addresses
-    return addresses[0]
-
-
-@pytest.fixture(scope="module")
 def nginx_config(host):
     result = host.run("nginx -T")
     assert result.rc == 0, result.stderr
@@ -207,3 +198,11 @@ def test_forged_forwarded_for_from_an_untrusted_client_does_not_unlock_metrics(
     forged = {"X-Forwarded-For": "127.0.0.1"}
     status, _, _ = request(host_ip, "GET", "/metrics", host_ip, headers=forged)
     assert status == 403
+
+
+def test_nginx_workers_may_hold_two_descriptors_per_websocket(host, nginx_config):
+    connections = int(re.search(r"worker_connections\s+(\d+);", nginx_config).group(1))
+    worker = host.check_output("pgrep -f 'nginx: worker process' | head -n 1")
+    limits = host.file(f"/proc/{worker}/limits").content_string
+    soft = next(line.split()[3] for line in limits.splitlines() if "Max open files" in line)
+    assert int(soft) >= 2 * connections, limits
