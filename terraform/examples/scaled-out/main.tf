@@ -29,13 +29,13 @@ output "alb_dns_name" {
 }
 
 output "redis_url" {
-  description = "Set as app_redis_url in inventory/aws/group_vars/app (from a vault, not in clear text)."
+  description = "vault_redis_url in inventory/aws/group_vars/all (encrypted with Ansible Vault, never in clear text)."
   value       = module.livefeed.redis_url
   sensitive   = true
 }
 
 output "database_url" {
-  description = "Set as app_database_url in inventory/aws/group_vars/app (from a vault, not in clear text)."
+  description = "vault_database_url in inventory/aws/group_vars/all (encrypted with Ansible Vault, never in clear text)."
   value       = module.livefeed.database_url
   sensitive   = true
 }
