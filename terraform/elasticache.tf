@@ -2,14 +2,6 @@
 # consumers attached to the same Redis, so with a Redis per instance a post
 # broadcast on instance A never reaches the sockets held by instance B.
 
-resource "random_password" "redis_auth_token" {
-  count = var.enable_elasticache && var.elasticache_auth_token == null ? 1 : 0
-
-  # Letters and digits only: the token travels inside a rediss:// URL.
-  length  = 64
-  special = false
-}
-
 resource "aws_elasticache_subnet_group" "redis" {
   count = var.enable_elasticache ? 1 : 0
 
@@ -46,15 +38,11 @@ resource "aws_elasticache_replication_group" "redis" {
   at_rest_encryption_enabled = true
   kms_key_id                 = aws_kms_key.data[0].arn
   transit_encryption_enabled = true
-  auth_token                 = local.redis_auth_token
+  auth_token                 = var.elasticache_auth_token
 
   snapshot_retention_limit   = 1
   auto_minor_version_upgrade = true
   apply_immediately          = false
 
   tags = { Name = "${local.name}-redis" }
-}
-
-locals {
-  redis_auth_token = var.elasticache_auth_token != null ? var.elasticache_auth_token : one(random_password.redis_auth_token[*].result)
 }

@@ -57,8 +57,8 @@ output "redis_endpoint" {
 }
 
 output "redis_url" {
-  description = "rediss:// URL with the AUTH token for app_redis_url; null when Redis runs on the instance."
-  value       = var.enable_elasticache ? "rediss://:${local.redis_auth_token}@${aws_elasticache_replication_group.redis[0].primary_endpoint_address}:6379/0" : null
+  description = "rediss:// URL with the (percent-encoded) AUTH token for app_redis_url; null when Redis runs on the instance."
+  value       = var.enable_elasticache ? "rediss://:${urlencode(var.elasticache_auth_token)}@${aws_elasticache_replication_group.redis[0].primary_endpoint_address}:6379/0" : null
   sensitive   = true
 }
 
@@ -73,8 +73,8 @@ output "database_port" {
 }
 
 output "database_url" {
-  description = "postgres:// URL with the password and sslmode=require for app_database_url; null when PostgreSQL runs on the instance."
-  value       = var.enable_rds ? "postgres://${var.db_username}:${local.db_password}@${aws_db_instance.db[0].address}:${aws_db_instance.db[0].port}/${var.db_name}?sslmode=require" : null
+  description = "postgres:// URL with the (percent-encoded) password and sslmode=require for app_database_url; null when PostgreSQL runs on the instance."
+  value       = var.enable_rds ? "postgres://${var.db_username}:${urlencode(var.db_password)}@${aws_db_instance.db[0].address}:${aws_db_instance.db[0].port}/${var.db_name}?sslmode=require" : null
   sensitive   = true
 }
 

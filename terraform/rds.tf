@@ -1,20 +1,10 @@
 # One database for every instance: with a PostgreSQL per instance each host
 # would show, and broadcast, a different feed.
 
-# A Terraform-held password rather than manage_master_user_password: the app
-# reads DATABASE_URL once from its environment file, and Secrets Manager's
-# automatic rotation would change the password underneath it.
-resource "random_password" "db" {
-  count = var.enable_rds && var.db_password == null ? 1 : 0
-
-  # Letters and digits only: the password travels inside a postgres:// URL.
-  length  = 48
-  special = false
-}
-
-locals {
-  db_password = var.db_password != null ? var.db_password : one(random_password.db[*].result)
-}
+# The master password is an input (var.db_password) rather than
+# manage_master_user_password: the app reads DATABASE_URL once from its
+# environment file, and Secrets Manager's automatic rotation would change the
+# password underneath it.
 
 resource "aws_db_subnet_group" "db" {
   count = var.enable_rds ? 1 : 0
@@ -98,7 +88,7 @@ resource "aws_db_instance" "db" {
 
   db_name  = var.db_name
   username = var.db_username
-  password = local.db_password
+  password = var.db_password
   port     = 5432
 
   allocated_storage     = var.db_allocated_storage

@@ -290,14 +290,24 @@ variable "elasticache_engine_version" {
 }
 
 variable "elasticache_auth_token" {
-  description = "Redis AUTH token. Null generates a random one; read it back from the sensitive redis_url output."
+  description = "Redis AUTH token, required when enable_elasticache is true: 16-128 characters, letters, digits and ! & # $ ^ < > - only (generate one with `openssl rand -hex 32`, pass it as TF_VAR_elasticache_auth_token). Read it back from the sensitive redis_url output."
   type        = string
   default     = null
   sensitive   = true
 
+  # No generated fallback: a secret the module invents lives only in the state,
+  # and the module must not depend on a provider that is not on every machine.
   validation {
-    condition     = var.elasticache_auth_token == null || can(regex("^[A-Za-z0-9]{16,128}$", var.elasticache_auth_token))
-    error_message = "elasticache_auth_token must be 16-128 letters and digits (it is embedded in a redis:// URL)."
+    condition     = !var.enable_elasticache || var.elasticache_auth_token != null
+    error_message = "elasticache_auth_token is required when enable_elasticache is true; generate one with `openssl rand -hex 32` and pass it as TF_VAR_elasticache_auth_token."
+  }
+
+  # ElastiCache's own rule (CreateReplicationGroup AuthToken): printable ASCII,
+  # 16-128 long, and the only non-alphanumerics allowed are ! & # $ ^ < > -.
+  # That also keeps out @, " and /, which would break the redis_url.
+  validation {
+    condition     = var.elasticache_auth_token == null || can(regex("^[A-Za-z0-9!&#$^<>-]{16,128}$", var.elasticache_auth_token))
+    error_message = "elasticache_auth_token must be 16-128 printable characters: letters, digits and ! & # $ ^ < > - only (no @, \", / or spaces)."
   }
 }
 
@@ -368,14 +378,21 @@ variable "db_username" {
 }
 
 variable "db_password" {
-  description = "RDS master password. Null generates a random one; read it back from the sensitive database_url output."
+  description = "RDS master password, required when enable_rds is true: 8-128 printable characters without / @ \" or spaces (generate one with `openssl rand -hex 32`, pass it as TF_VAR_db_password). Read it back from the sensitive database_url output."
   type        = string
   default     = null
   sensitive   = true
 
   validation {
-    condition     = var.db_password == null || can(regex("^[A-Za-z0-9]{16,128}$", var.db_password))
-    error_message = "db_password must be 16-128 letters and digits (it is embedded in a postgres:// URL)."
+    condition     = !var.enable_rds || var.db_password != null
+    error_message = "db_password is required when enable_rds is true; generate one with `openssl rand -hex 32` and pass it as TF_VAR_db_password."
+  }
+
+  # RDS's own rule for PostgreSQL master passwords: 8-128 printable ASCII
+  # characters except /, @, " and space.
+  validation {
+    condition     = var.db_password == null || can(regex("^[!#-.0-?A-~]{8,128}$", var.db_password))
+    error_message = "db_password must be 8-128 printable ASCII characters without /, @, \" or spaces."
   }
 }
 

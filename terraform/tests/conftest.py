@@ -151,6 +151,13 @@ VALID_VARS = {
     "certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/abc",
 }
 
+# Well-formed stand-ins for the secrets an enabled ElastiCache or RDS requires. They are
+# not in VALID_VARS, so that a test can also see Terraform refuse a missing one.
+TEST_SECRETS = {
+    "elasticache_auth_token": "test-only-auth-token-0123456789",
+    "db_password": "test-only-db-password-0123456789",
+}
+
 
 @dataclass
 class Evaluator:

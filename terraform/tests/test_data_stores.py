@@ -43,7 +43,7 @@ def test_elasticache_is_a_non_cluster_replication_group_with_tls_and_auth(tf: Mo
     assert redis.get("cluster_mode", "disabled") == "disabled"
     assert redis["transit_encryption_enabled"] is True
     assert redis["at_rest_encryption_enabled"] is True
-    assert redis["auth_token"] == "${local.redis_auth_token}"
+    assert redis["auth_token"] == "${var.elasticache_auth_token}"
     assert redis["automatic_failover_enabled"] is True
     assert redis["security_group_ids"] == ["${aws_security_group.redis[0].id}"]
 
@@ -55,17 +55,23 @@ def test_secrets_have_no_default_and_are_sensitive(tf: Module) -> None:
         assert variable.get("default") is None, name
 
 
-def test_missing_secrets_are_generated_not_hard_coded(tf: Module) -> None:
-    redis_token = tf.resource("random_password", "redis_auth_token")
-    db_password = tf.resource("random_password", "db")
-    for generated in (redis_token, db_password):
-        assert generated["length"] >= 32
-        # URL-safe: the secret is embedded in redis:// and postgres:// URLs.
-        assert generated["special"] is False
-    assert "var.elasticache_auth_token != null" in tf.locals["redis_auth_token"]
-    assert "random_password.redis_auth_token" in tf.locals["redis_auth_token"]
-    assert "var.db_password != null" in tf.locals["db_password"]
-    assert "random_password.db" in tf.locals["db_password"]
+def test_secrets_are_inputs_not_generated(tf: Module) -> None:
+    # No random provider: it is not on every machine, and a generated secret lives only in
+    # the state. The variables' validations demand the secret when its feature is on.
+    assert "random_password" not in tf.resources
+    assert tf.resource("aws_elasticache_replication_group", "redis")["auth_token"] == (
+        "${var.elasticache_auth_token}"
+    )
+    assert tf.resource("aws_db_instance", "db")["password"] == "${var.db_password}"
+    conditions = {
+        name: [v["condition"] for v in tf.variables[name]["validation"]]
+        for name in ("elasticache_auth_token", "db_password")
+    }
+    assert (
+        "${!var.enable_elasticache || var.elasticache_auth_token != null}"
+        in (conditions["elasticache_auth_token"])
+    )
+    assert "${!var.enable_rds || var.db_password != null}" in conditions["db_password"]
 
 
 def test_rds_is_encrypted_private_postgres_behind_the_instance_group(tf: Module) -> None:
@@ -73,7 +79,6 @@ def test_rds_is_encrypted_private_postgres_behind_the_instance_group(tf: Module)
     assert db["engine"] == "postgres"
     assert db["storage_encrypted"] is True
     assert db["publicly_accessible"] is False
-    assert db["password"] == "${local.db_password}"
     assert db["vpc_security_group_ids"] == ["${aws_security_group.db[0].id}"]
     assert db["db_subnet_group_name"] == "${aws_db_subnet_group.db[0].name}"
     assert db["skip_final_snapshot"] is False
@@ -105,9 +110,12 @@ def test_endpoints_are_outputs_and_urls_with_secrets_are_sensitive(tf: Module) -
     assert outputs["redis_url"]["value"].startswith('${var.enable_elasticache ? "rediss://')
     assert outputs["database_url"]["sensitive"] is True
     assert "sslmode=require" in outputs["database_url"]["value"]
+    # Percent-encoded: the allowed special characters (# ? % : ...) would break the URL.
+    assert "urlencode(var.elasticache_auth_token)" in outputs["redis_url"]["value"]
+    assert "urlencode(var.db_password)" in outputs["database_url"]["value"]
     for name, output in outputs.items():
         value = str(output["value"])
-        if "local.redis_auth_token" in value or "local.db_password" in value:
+        if "var.elasticache_auth_token" in value or "var.db_password" in value:
             assert output.get("sensitive") is True, name
 
 

@@ -38,3 +38,9 @@ def test_scaled_out_example_shares_redis_and_database(tf: Module) -> None:
     assert len(call["data_subnet_ids"]) >= 2
     for name in ("redis_url", "database_url"):
         assert parsed.outputs[name]["sensitive"] is True, name
+    # The secrets reach the module from TF_VAR_* variables, never from a literal.
+    for name in ("elasticache_auth_token", "db_password"):
+        assert call[name] == f"${{var.{name}}}", name
+        variable = parsed.variables[name]
+        assert variable["sensitive"] is True, name
+        assert "default" not in variable, name

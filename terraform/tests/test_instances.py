@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Evaluator, Module, block, expression, ref
+from conftest import TEST_SECRETS, Evaluator, Module, block, expression, ref
 
 
 def test_launch_template_requires_imdsv2(tf: Module) -> None:
@@ -98,7 +98,7 @@ def test_ansible_groups_keep_local_only_what_no_managed_service_replaces(
     evaluator: Evaluator, elasticache: str, rds: str, groups: str
 ) -> None:
     computed = evaluator.value(
-        "local.ansible_groups", enable_elasticache=elasticache, enable_rds=rds
+        "local.ansible_groups", enable_elasticache=elasticache, enable_rds=rds, **TEST_SECRETS
     )
     assert computed == groups
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import MODULE_DIR, Evaluator, Module, parse_dir
+from conftest import MODULE_DIR, TEST_SECRETS, Evaluator, Module, parse_dir
 
 VALIDATED = [
     "project",
@@ -49,8 +49,10 @@ def test_versions_pin_terraform_and_the_aws_provider() -> None:
     assert settings["required_version"] == ">= 1.9.0"
     providers = settings["required_providers"][0]
     assert providers["aws"]["source"] == "hashicorp/aws"
-    assert re.fullmatch(r"~> 5\.\d+", providers["aws"]["version"])
-    assert providers["random"]["version"].startswith("~> ")
+    # ~> 5.100: the release test_validate.py checks the module against (the last 5.x).
+    assert providers["aws"]["version"] == "~> 5.100"
+    # Only the AWS provider: secrets are inputs, not random_password resources.
+    assert set(providers) == {"aws"}
 
 
 def test_versions_file_holds_only_required_versions() -> None:
@@ -92,8 +94,20 @@ def test_the_valid_baseline_is_accepted(evaluator: Evaluator) -> None:
         ({"instance_count": "2"}, "broadcast"),
         ({"instance_count": "2", "enable_rds": "true"}, "broadcast"),
         ({"instance_count": "2", "enable_elasticache": "true"}, "broadcast"),
+        ({"enable_elasticache": "true"}, "elasticache_auth_token is required when"),
+        ({"enable_rds": "true"}, "db_password is required when enable_rds is true"),
         ({"elasticache_auth_token": "short"}, "16-128"),
-        ({"db_password": "has@sign-and-is-long-enough"}, "16-128"),
+        ({"elasticache_auth_token": "0123456789abcdef@x"}, "16-128"),
+        ({"elasticache_auth_token": "0123456789abcdef/x"}, "16-128"),
+        ({"elasticache_auth_token": '0123456789abcdef"x'}, "16-128"),
+        ({"elasticache_auth_token": "0123456789abcdef x"}, "16-128"),
+        ({"elasticache_auth_token": "x" * 129}, "16-128"),
+        ({"db_password": "short12"}, "8-128"),
+        ({"db_password": "has@sign-and-is-long-enough"}, "8-128"),
+        ({"db_password": "has/slash"}, "8-128"),
+        ({"db_password": 'has"quote'}, "8-128"),
+        ({"db_password": "has space"}, "8-128"),
+        ({"db_password": "x" * 129}, "8-128"),
     ],
 )
 def test_terraform_rejects_harmful_inputs(
@@ -107,9 +121,12 @@ def test_terraform_rejects_harmful_inputs(
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"instance_count": "3", "enable_elasticache": "true", "enable_rds": "true"},
+        {"instance_count": "3", "enable_elasticache": "true", "enable_rds": "true", **TEST_SECRETS},
         {"admin_cidrs": '["203.0.113.10/32", "2001:db8::/64"]'},
         {"alb_idle_timeout": "120"},
+        {"enable_elasticache": "true", "elasticache_auth_token": "aZ09!&#$^<>-aZ09"},
+        {"enable_rds": "true", "db_password": "aZ09#?%:!~{}"},
+        {"enable_rds": "true", "db_password": "x" * 128},
     ],
 )
 def test_terraform_accepts_sound_inputs(evaluator: Evaluator, overrides: dict[str, str]) -> None:

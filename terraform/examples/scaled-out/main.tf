@@ -19,8 +19,26 @@ module "livefeed" {
   enable_elasticache = true
   enable_rds         = true
 
+  # Secrets come from the environment, never from a file here:
+  #   export TF_VAR_elasticache_auth_token="$(openssl rand -hex 32)"
+  #   export TF_VAR_db_password="$(openssl rand -hex 32)"
+  elasticache_auth_token = var.elasticache_auth_token
+  db_password            = var.db_password
+
   create_alarm_topic = true
   alarm_email        = "ops@example.com"
+}
+
+variable "elasticache_auth_token" {
+  description = "Redis AUTH token (TF_VAR_elasticache_auth_token); see the module's variable."
+  type        = string
+  sensitive   = true
+}
+
+variable "db_password" {
+  description = "RDS master password (TF_VAR_db_password); see the module's variable."
+  type        = string
+  sensitive   = true
 }
 
 output "alb_dns_name" {
