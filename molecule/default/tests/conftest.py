@@ -5,6 +5,18 @@ import os
 from pathlib import Path
 
 import pytest
+import testinfra.utils.ansible_runner
+
+
+def hosts_in_group(group: str) -> list:
+    """A tier module's testinfra_hosts: the group's hosts in Molecule's inventory.
+
+    Run by hand (`pytest --hosts=docker://NAME ...`), --hosts decides instead.
+    """
+    inventory = os.environ.get("MOLECULE_INVENTORY_FILE")
+    if not inventory:
+        return [None]
+    return testinfra.utils.ansible_runner.AnsibleRunner(inventory).get_hosts(group)
 
 
 def unit_journal(host, unit: str, lines: int = 60) -> str:
@@ -34,3 +46,10 @@ def host_ip(host):
     assert addresses, "eth0 has no IPv4 address"
     assert ipaddress.ip_address(addresses[0]).is_private, addresses
     return addresses[0]
+
+
+def assert_listens_on_loopback_only(host, port: int) -> None:
+    listening = host.check_output(f"ss -Hltn 'sport = :{port}'").splitlines()
+    addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening if line.strip()}
+    assert addresses, f"nothing listens on port {port}"
+    assert addresses <= {"127.0.0.1", "[::1]"}, f"{port} is bound beyond loopback: {addresses}"

@@ -1,16 +1,12 @@
 """The app tier: Daphne and the broadcaster as deployed by roles/app, probed from the controller."""
 
 import http.client
-import os
 import time
 
 import pytest
-from conftest import assert_unit_running
+from conftest import assert_unit_running, hosts_in_group
 
-# Under Molecule the module aims at the `app` group; run by hand (`pytest --hosts=docker://lf-b`)
-# it uses whatever --hosts names.
-if os.environ.get("MOLECULE_INVENTORY_FILE"):
-    testinfra_hosts = [f"ansible://app?ansible_inventory={os.environ['MOLECULE_INVENTORY_FILE']}"]
+testinfra_hosts = hosts_in_group("app")
 
 DAPHNE_PORT = 8000
 ENV_FILE = "/etc/livefeed/livefeed.env"

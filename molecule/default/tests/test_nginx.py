@@ -3,21 +3,17 @@
 import http.client
 import ipaddress
 import json
-import os
 import re
 import socket
 import time
 import uuid
 
 import pytest
-from conftest import assert_unit_running
+from conftest import assert_unit_running, hosts_in_group
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-# Under Molecule the module aims at the `app` group; run by hand (`pytest --hosts=docker://lf-b`)
-# it uses whatever --hosts names.
-if os.environ.get("MOLECULE_INVENTORY_FILE"):
-    testinfra_hosts = [f"ansible://app?ansible_inventory={os.environ['MOLECULE_INVENTORY_FILE']}"]
+testinfra_hosts = hosts_in_group("app")
 
 FOREIGN_ORIGIN = "http://attacker.example"
 # Documentation address (RFC 5737): only ever a header value, never contacted.

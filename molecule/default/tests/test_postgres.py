@@ -1,15 +1,11 @@
 """PostgreSQL on the hosts of the `postgres` group, as the app uses it."""
 
-import os
 from pathlib import Path
 
-import testinfra.utils.ansible_runner
 import yaml
-from conftest import assert_unit_running
+from conftest import assert_listens_on_loopback_only, assert_unit_running, hosts_in_group
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]
-).get_hosts("postgres")
+testinfra_hosts = hosts_in_group("postgres")
 
 REPO = Path(__file__).resolve().parents[3]
 # The scenario converges with the rehearsal's group_vars (molecule.yml links them).
@@ -47,11 +43,6 @@ def psql_as_postgres(host, sql: str) -> str:
     return host.check_output(f'runuser -u postgres -- psql -XAtc "{sql}"')
 
 
-def listening_addresses(host, port: int) -> list[str]:
-    out = host.check_output(f"ss -Hltn 'sport = :{port}'")
-    return [line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()]
-
-
 def pg_hba_rules(host) -> list[list[str]]:
     lines = host.file(PG_HBA).content_string.splitlines()
     return [line.split() for line in lines if line.strip() and not line.lstrip().startswith("#")]
@@ -63,9 +54,7 @@ def test_postgresql_is_enabled_and_running(host):
 
 
 def test_postgresql_listens_on_loopback_only(host):
-    addresses = listening_addresses(host, 5432)
-    assert addresses, "nothing listens on port 5432"
-    assert set(addresses) <= {"127.0.0.1", "[::1]"}, f"5432 is bound beyond loopback: {addresses}"
+    assert_listens_on_loopback_only(host, 5432)
     assert not host.socket("tcp://0.0.0.0:5432").is_listening
 
 

@@ -6,12 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import testinfra.utils.ansible_runner
-from conftest import assert_unit_running
+from conftest import assert_listens_on_loopback_only, assert_unit_running, hosts_in_group
 
-testinfra_hosts = testinfra.utils.ansible_runner.AnsibleRunner(
-    os.environ["MOLECULE_INVENTORY_FILE"]
-).get_hosts("redis")
+testinfra_hosts = hosts_in_group("redis")
 
 REPO = Path(__file__).resolve().parents[3]
 REDIS_CONF = "/etc/redis/redis.conf"
@@ -37,11 +34,6 @@ def redis_config(host, name: str) -> str:
     return lines[1]
 
 
-def listening_addresses(host, port: int) -> list[str]:
-    out = host.check_output(f"ss -Hltn 'sport = :{port}'")
-    return [line.split()[3].rsplit(":", 1)[0] for line in out.splitlines() if line.strip()]
-
-
 def file_sha256(host, path: str) -> str:
     return host.check_output(f"sha256sum {path}").split()[0]
 
@@ -51,9 +43,7 @@ def test_redis_is_enabled_and_running(host):
 
 
 def test_redis_listens_on_loopback_only(host):
-    addresses = listening_addresses(host, 6379)
-    assert addresses, "nothing listens on port 6379"
-    assert set(addresses) <= {"127.0.0.1", "[::1]"}, f"6379 is bound beyond loopback: {addresses}"
+    assert_listens_on_loopback_only(host, 6379)
     assert not host.socket("tcp://0.0.0.0:6379").is_listening
 
 
