@@ -13,7 +13,8 @@ log() { printf '==> %s\n' "$*" >&2; }
 
 image=$(scripts/base-image.sh)
 
-state=$(docker inspect -f '{{.State.Status}}' "$NAME" 2>/dev/null || echo absent)
+# `docker inspect` prints an empty line before failing on a missing container: test its status.
+state=$(docker inspect -f '{{.State.Status}}' "$NAME" 2>/dev/null) || state=absent
 case "$state" in
   running) log "container $NAME is running" ;;
   absent)
