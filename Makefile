@@ -50,7 +50,7 @@ down: ## Remove the local container
 	-docker rm -f livefeed-local
 
 .PHONY: test
-test: lint test-app test-terraform test-molecule ## Run every check: lint, app, Terraform, Molecule
+test: lint test-app test-inventory test-terraform test-molecule ## Run every check: lint, app, inventory, Terraform, Molecule
 
 .PHONY: lint
 lint: $(VENV)/.installed ## ruff, yamllint, ansible-lint (production profile), terraform fmt
@@ -66,6 +66,10 @@ lint: $(VENV)/.installed ## ruff, yamllint, ansible-lint (production profile), t
 test-app: $(APP_VENV)/.installed ## The Django app against real PostgreSQL and Redis
 	scripts/test-services.sh
 	cd app && ../$(APP_VENV)/bin/pytest
+
+.PHONY: test-inventory
+test-inventory: $(VENV)/.installed ## The AWS dynamic inventory through the real aws_ec2 plugin (EC2 faked)
+	pytest tests
 
 .PHONY: test-terraform
 test-terraform: $(VENV)/.installed $(CHECKOV_VENV)/.installed ## Parse the Terraform and run checkov
