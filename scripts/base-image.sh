@@ -8,9 +8,9 @@
 set -euo pipefail
 
 IMAGE_REPO="livefeed/debian12-systemd"
-# Packages the image needs before Ansible can manage it; everything else is the roles' job
+# What Debian 12's EC2 images already have and Ansible needs; everything else is the roles' job
 # (acl, python3-venv, nginx, ... are deliberately absent so the roles prove they install them).
-PACKAGES="systemd,systemd-sysv,dbus,python3,python3-apt,ca-certificates,iproute2,procps,sudo"
+PACKAGES="systemd,systemd-sysv,dbus,python3,python3-apt,ca-certificates,iproute2,procps,sudo,curl"
 CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 SOURCES=/etc/apt/sources.list.d/debian.sources
 
