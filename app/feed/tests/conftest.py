@@ -201,3 +201,15 @@ def daphne(live_database_url, static_root, tmp_path_factory):
     )
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def daphne_without_database(static_root, tmp_path_factory):
+    """Daphne with the production settings and Redis, its database a closed loopback port."""
+    dead_database = f"postgres://{LOOPBACK}:{free_port()}/livefeed"
+    server = Daphne(
+        production_env(dead_database, settings.REDIS_URL, DJANGO_STATIC_ROOT=str(static_root)),
+        tmp_path_factory.mktemp("daphne-no-db") / "daphne.log",
+    )
+    yield server
+    server.stop()

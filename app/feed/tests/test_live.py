@@ -6,6 +6,7 @@ The data must be committed for Daphne to see it, hence transactional_db.
 import asyncio
 import json
 import re
+import time
 from http.cookies import SimpleCookie
 
 import pytest
@@ -13,7 +14,7 @@ from django.db import connection
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
-from .conftest import Daphne, free_port, http_request, production_env
+from .conftest import http_request
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
@@ -150,16 +151,74 @@ def test_behind_tls_proxy_posts_from_trusted_origin_are_accepted(daphne):
     assert [post["body"] for post in api["posts"]][-2:] == ["json via https", "form via https"]
 
 
-def test_ready_names_the_database_when_it_is_down(tmp_path, settings):
-    dead_database = f"postgres://127.0.0.1:{free_port()}/livefeed"
-    server = Daphne(production_env(dead_database, settings.REDIS_URL), tmp_path / "daphne.log")
-    try:
-        # Liveness never touches the database, so this instance stays in the target group...
-        assert http_request(server.port, "GET", "/health/").status == 200
-        # ...while readiness says what is wrong.
-        ready = http_request(server.port, "GET", "/health/ready/")
-        assert ready.status == 503
-        assert ready.json()["failed"] == ["database"]
-        assert ready.json()["checks"]["redis"] == "ok"
-    finally:
-        server.stop()
+def test_ready_names_the_database_when_it_is_down(daphne_without_database):
+    server = daphne_without_database
+    # Liveness never touches the database, so this instance stays in the target group...
+    assert http_request(server.port, "GET", "/health/").status == 200
+    # ...while readiness says what is wrong.
+    ready = http_request(server.port, "GET", "/health/ready/")
+    assert ready.status == 503
+    assert ready.json()["failed"] == ["database"]
+    assert ready.json()["checks"]["redis"] == "ok"
+
+
+def log_lines_since(server, mark):
+    return server.log()[mark:].splitlines()
+
+
+def assert_one_warning_without_traceback(lines, text):
+    matching = [line for line in lines if text in line]
+    assert len(matching) == 1, lines
+    assert " WARNING " in matching[0]
+    assert not any("Traceback" in line or " ERROR " in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "headers", "message"),
+    [
+        ("POST", "/create/", '{"body": "lost?"}', {"Content-Type": "application/json"},
+         "The database is unavailable; nothing was saved. Try again."),
+        ("GET", "/api/posts/?after=0", None, {},
+         "The database is unavailable. Try again."),
+    ],
+)  # fmt: skip
+def test_database_down_json_requests_get_503_naming_the_cause(
+    daphne_without_database, method, path, body, headers, message
+):
+    server = daphne_without_database
+    mark = len(server.log())
+    response = http_request(server.port, method, path, body, headers)
+    assert response.status == 503
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"errors": {"__all__": [message]}}
+    time.sleep(0.2)
+    assert_one_warning_without_traceback(
+        log_lines_since(server, mark), f"database unavailable, answered 503: {method} "
+    )
+
+
+def test_database_down_page_and_form_post_get_a_plain_503_page(daphne_without_database):
+    server = daphne_without_database
+    mark = len(server.log())
+    page = http_request(server.port, "GET", "/")
+    # A form post with a valid CSRF pair (the 32-character secret serves as both).
+    secret = "a" * 32
+    form = http_request(
+        server.port,
+        "POST",
+        "/create/",
+        f"body=lost%3F&csrfmiddlewaretoken={secret}",
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={secret}"},
+    )
+    for response, message in (
+        (page, b"The database is unavailable. Try again."),
+        (form, b"The database is unavailable; nothing was saved. Try again."),
+    ):
+        assert response.status == 503
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert b"Service unavailable" in response.body
+        assert message in response.body
+    time.sleep(0.2)
+    lines = log_lines_since(server, mark)
+    assert_one_warning_without_traceback(lines, "database unavailable, answered 503: GET /")
+    assert_one_warning_without_traceback(lines, "database unavailable, answered 503: POST /")
