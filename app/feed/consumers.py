@@ -55,3 +55,15 @@ class FeedConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, code, detail):
         await self.send(text_data=json.dumps({"type": "error", "error": code, "detail": detail}))
+
+
+class UnknownPathConsumer(AsyncWebsocketConsumer):
+    """Refuses a handshake to a path nothing serves: closing before accept makes Daphne say 403."""
+
+    # Refusing needs no channel layer, so a Redis outage cannot turn this refusal into a 500.
+    channel_layer_alias = None
+
+    async def connect(self):
+        path = self.scope["path"]
+        logger.warning("websocket handshake refused (403): no route for path %r", path)
+        await self.close()

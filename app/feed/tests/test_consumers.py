@@ -134,3 +134,13 @@ def test_channel_layer_pool_waits_instead_of_failing_and_outlives_blocking_reads
     assert type(pool).__name__ == "BlockingConnectionPool"
     assert pool.max_connections == 64
     assert pool.connection_kwargs["socket_timeout"] > layer.brpop_timeout
+
+
+@pytest.mark.parametrize("path", ["/ws/nope/", "/", "/ws/feed/extra/"])
+async def test_handshake_to_an_unknown_path_is_refused_and_logged(path, caplog):
+    socket = WebsocketCommunicator(application, path, headers=GOOD_ORIGIN)
+    with caplog.at_level(logging.WARNING, logger="feed.consumers"):
+        accepted, _ = await socket.connect()
+    await socket.disconnect()
+    assert not accepted
+    assert f"websocket handshake refused (403): no route for path '{path}'" in caplog.text

@@ -83,6 +83,20 @@ async def test_foreign_origin_handshake_is_refused_with_403_and_logged(daphne):
     assert "websocket handshake refused (403): origin 'http://attacker.example'" in daphne.log()
 
 
+async def test_unknown_path_handshake_is_refused_with_403_without_a_traceback(daphne):
+    url = daphne.ws_url.replace("/ws/feed/", "/ws/nope/")
+    mark = len(daphne.log())
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(url, origin=daphne.origin):
+            pass
+    assert refused.value.response.status_code == 403
+    await asyncio.sleep(0.2)
+    log = daphne.log()[mark:]
+    assert "websocket handshake refused (403): no route for path '/ws/nope/'" in log
+    assert "Traceback" not in log
+    assert "No route found" not in log
+
+
 def server_connections(database_name):
     with connection.cursor() as cursor:
         cursor.execute(
