@@ -115,10 +115,12 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "filters": {"warning_without_traceback": {"()": "config.logging.WarningWithoutTraceback"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "one_line"}},
     "root": {"handlers": ["stderr"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's own handlers would print a second copy; route everything through the root.
         "django": {"handlers": [], "propagate": True},
+        "django.security.DisallowedHost": {"filters": ["warning_without_traceback"]},
     },
 }

@@ -1,6 +1,7 @@
 """HTTP promises, through Django's test client against the real PostgreSQL and Redis."""
 
 import json
+import logging
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -224,6 +225,18 @@ def test_health_answers_any_host(client, host, django_db_blocker):
 @pytest.mark.parametrize("path", ["/", "/api/posts/", "/health/ready/", "/metrics"])
 def test_other_pages_refuse_unknown_hosts(client, path):
     assert client.get(path, HTTP_HOST="attacker.example").status_code == 400
+
+
+def test_unknown_host_is_one_warning_without_traceback(client, caplog):
+    with caplog.at_level(logging.DEBUG):
+        assert client.get("/", HTTP_HOST="attacker.example").status_code == 400
+    assert [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING] == [
+        ("django.security.DisallowedHost", "WARNING")
+    ]
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "attacker.example" in record.getMessage()
+    assert record.exc_info is None
+    assert record.exc_text is None
 
 
 def test_ready_when_database_and_redis_answer(client):

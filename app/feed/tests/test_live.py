@@ -122,8 +122,16 @@ def test_health_answers_any_host_and_pages_validate_host(daphne):
     health = http_request(daphne.port, "GET", "/health/", headers={"Host": "10.0.1.57"})
     assert health.status == 200
     assert health.json() == {"status": "ok"}
+    mark = len(daphne.log())
     page = http_request(daphne.port, "GET", "/", headers={"Host": "attacker.example"})
     assert page.status == 400
+    time.sleep(0.2)
+    lines = daphne.log()[mark:].splitlines()
+    refusals = [line for line in lines if "django.security.DisallowedHost" in line]
+    assert len(refusals) == 1, lines
+    assert " WARNING " in refusals[0]
+    assert "'attacker.example'" in refusals[0]
+    assert not any("Traceback" in line or " ERROR " in line for line in lines), lines
 
 
 def test_production_page_names_static_files_by_content_hash(daphne, static_root):
