@@ -5,6 +5,7 @@ from functools import partial
 import redis
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -112,6 +113,8 @@ def api_posts(request):
         {
             "posts": [post.as_event() for post in posts],
             "more": len(posts) == limit,
+            # Below the client's `after` when the database was replaced and ids started again.
+            "newest_id": Post.objects.aggregate(newest=Max("id"))["newest"] or 0,
             "next": request.build_absolute_uri(f"{request.path}?after={last}&limit={limit}"),
         }
     )

@@ -196,6 +196,16 @@ def test_api_posts_after_id_oldest_first(client):
     assert set(data["posts"][0]) == {"type", "id", "author", "body", "created_at"}
 
 
+def test_api_posts_reports_the_newest_id_even_when_after_is_beyond_it(client):
+    # A page left open across a fresh database asks for ids it will never see again.
+    assert client.get("/api/posts/?after=500").json()["newest_id"] == 0
+    posts = Post.objects.bulk_create(Post(body=f"p{n}") for n in range(3))
+    data = client.get("/api/posts/?after=500").json()
+    assert data["posts"] == []
+    assert data["newest_id"] == posts[-1].id
+    assert client.get("/api/posts/?after=0&limit=1").json()["newest_id"] == posts[-1].id
+
+
 def test_api_posts_page_is_bounded(client):
     Post.objects.bulk_create(Post(body=f"p{n}") for n in range(130))
     first = client.get("/api/posts/?after=0").json()

@@ -1,10 +1,13 @@
 // Live feed: a WebSocket to /ws/feed/ with reconnect (exponential backoff with jitter) and a
 // catch-up fetch of /api/posts/?after=<newest id seen> after every (re)connect, so no post is
-// lost while the socket was down. Events are deduplicated by type and id.
+// lost while the socket was down. Events are deduplicated by type and id; when the server's
+// newest post id is below the newest this page has seen (a fresh database: ids started again),
+// the page drops its posts and shows the server's.
 (function () {
   "use strict";
 
   var MAX_ITEMS = 200;
+  var PAGE_POSTS = 50; // as many posts as the server renders on the page
   var BACKOFF_BASE_MS = 500;
   var BACKOFF_MAX_MS = 30000;
 
@@ -69,6 +72,16 @@
     while (feed.children.length > MAX_ITEMS) feed.lastElementChild.remove();
   }
 
+  function forgetPosts() {
+    Array.prototype.forEach.call(feed.querySelectorAll("li[data-type=post]"), function (li) {
+      li.remove();
+    });
+    seen.forEach(function (key) {
+      if (key.indexOf("post:") === 0) seen.delete(key);
+    });
+    newestPostId = 0;
+  }
+
   function catchUp(after) {
     return fetch("/api/posts/?after=" + after, { headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -76,9 +89,39 @@
         return response.json();
       })
       .then(function (page) {
+        if (page.newest_id < newestPostId) {
+          // The ids this page knows belong to a database that is gone.
+          forgetPosts();
+          return catchUp(Math.max(0, page.newest_id - PAGE_POSTS));
+        }
         page.posts.forEach(show);
         if (page.more && page.posts.length) return catchUp(page.posts[page.posts.length - 1].id);
       });
+  }
+
+  // An error that is the server's or the network's (not the input's) is stale once the server
+  // answers again: a successful post or a reconnect clears it.
+  function showFormError(text, fromServer) {
+    formErrors.textContent = text;
+    formErrors.dataset.fromServer = fromServer ? "1" : "";
+    formErrors.hidden = false;
+  }
+
+  function clearFormError(onlyFromServer) {
+    if (onlyFromServer && !formErrors.dataset.fromServer) return;
+    formErrors.hidden = true;
+    formErrors.textContent = "";
+    formErrors.dataset.fromServer = "";
+  }
+
+  // "body: This field is required." per field; errors about the whole post without a prefix.
+  function describeErrors(errors) {
+    return Object.keys(errors)
+      .map(function (field) {
+        var text = [].concat(errors[field]).join(" ");
+        return field === "__all__" ? text : field + ": " + text;
+      })
+      .join("; ");
   }
 
   function connect() {
@@ -89,6 +132,7 @@
     socket.addEventListener("open", function () {
       attempt = 0;
       setStatus("connected", "Connected");
+      clearFormError(true);
       catchUp(newestPostId).catch(function (error) {
         console.warn("livefeed: catch-up failed", error);
       });
@@ -109,37 +153,44 @@
     });
   }
 
-  // Post as JSON so the page stays put; the form still works without JavaScript.
+  // Post as JSON so the page stays put; the form still works without JavaScript. On failure
+  // the text stays in the textarea, so trying again is one click.
   form.addEventListener("submit", function (submit) {
     submit.preventDefault();
-    formErrors.hidden = true;
     var data = new FormData(form);
     fetch(form.action, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
+        Accept: "application/json",
         "X-CSRFToken": data.get("csrfmiddlewaretoken"),
       },
       body: JSON.stringify({ author: data.get("author"), body: data.get("body") }),
-    })
-      .then(function (response) {
-        return response.json().then(function (payload) {
-          if (response.status === 201) {
-            form.elements.body.value = "";
-            show(payload);
-            return;
-          }
-          var errors = payload.errors || {};
-          formErrors.textContent = Object.keys(errors)
-            .map(function (field) { return field + ": " + errors[field].join(" "); })
-            .join("; ") || "Could not post (" + response.status + ")";
-          formErrors.hidden = false;
-        });
-      })
-      .catch(function () {
-        formErrors.textContent = "Could not post: the server did not answer.";
-        formErrors.hidden = false;
-      });
+    }).then(
+      function (response) {
+        // An error page from a proxy (502, 504) is not JSON: then the status is the reason.
+        return response
+          .json()
+          .catch(function () { return null; })
+          .then(function (payload) {
+            if (response.status === 201 && payload) {
+              clearFormError(false);
+              form.elements.body.value = "";
+              show(payload);
+              return;
+            }
+            var reason = payload && payload.errors ? describeErrors(payload.errors) : "";
+            var status = response.status + (response.statusText ? " " + response.statusText : "");
+            showFormError(
+              "Could not post (" + status + ")" + (reason ? ": " + reason : "."),
+              response.status >= 500
+            );
+          });
+      },
+      function () {
+        showFormError("Could not post: the server did not answer. Try again.", true);
+      }
+    );
   });
 
   connect();
