@@ -2,6 +2,7 @@ import json
 import logging
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from redis.exceptions import RedisError
 
 from . import metrics
 from .broadcast import FEED_GROUP
@@ -17,9 +18,14 @@ class FeedConsumer(AsyncWebsocketConsumer):
     async def connect(self):
         try:
             await self.channel_layer.group_add(FEED_GROUP, self.channel_name)
-        except Exception:
+        except (RedisError, OSError) as error:
             # Without the layer this client would never hear anything: refuse, it reconnects.
-            logger.exception("websocket refused: could not join the feed group")
+            # An outage is expected, not a bug: one line per handshake, no traceback.
+            logger.warning("websocket refused (403): could not join the feed group: %s", error)
+            await self.close()
+            return
+        except Exception:
+            logger.exception("websocket refused (403): could not join the feed group")
             await self.close()
             return
         await self.accept()

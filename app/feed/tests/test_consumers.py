@@ -108,7 +108,7 @@ async def test_open_connections_gauge_follows_connects_and_disconnects():
     assert metrics.value("websocket_connections_open") == before
 
 
-async def test_handshake_is_refused_when_redis_is_down(settings, private_redis):
+async def test_handshake_is_refused_when_redis_is_down(settings, private_redis, caplog):
     settings.CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "feed.channel_layer.BoundedRedisChannelLayer",
@@ -126,6 +126,9 @@ async def test_handshake_is_refused_when_redis_is_down(settings, private_redis):
     with contextlib.suppress(redis.ConnectionError):
         await socket.disconnect()
     assert not accepted
+    refusals = [r for r in caplog.records if "could not join the feed group" in r.getMessage()]
+    assert refusals, caplog.text
+    assert all(r.levelname == "WARNING" and r.exc_info is None for r in refusals)
 
 
 def test_channel_layer_pool_waits_instead_of_failing_and_outlives_blocking_reads(settings):
