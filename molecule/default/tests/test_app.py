@@ -1,15 +1,32 @@
 """The app tier: Daphne and the broadcaster as deployed by roles/app, probed from the controller."""
 
 import http.client
+import os
+import re
+import subprocess
+import sys
 import time
+import urllib.parse
+from pathlib import Path
 
 import pytest
 from conftest import assert_unit_running, hosts_in_group
 
 testinfra_hosts = hosts_in_group("app")
 
+REPO = Path(__file__).resolve().parents[3]
 DAPHNE_PORT = 8000
 ENV_FILE = "/etc/livefeed/livefeed.env"
+REDIS_CONF = "/etc/redis/redis.conf"
+# What the tiers before the app write and run: a refused run must leave all of it as it was.
+EARLIER_TIER_FILES = [
+    "/etc/postgresql/15/main/conf.d/50-livefeed.conf",
+    REDIS_CONF,
+    "/etc/nginx/nginx.conf",
+    "/etc/nginx/sites-available/livefeed.conf",
+    ENV_FILE,
+]
+EARLIER_TIER_UNITS = ["postgresql@15-main.service", "redis-server.service", "nginx.service"]
 BASE_DIR = "/srv/livefeed"
 
 
@@ -114,6 +131,50 @@ def test_database_has_no_unapplied_migrations(host):
     assert result.rc == 0, result.stdout + result.stderr
 
 
+def quoted_values(text: str, pattern: str) -> dict[str, str]:
+    """NAME -> value of `NAME "value"` lines, unescaped the way the roles' templates escape them."""
+    values = {}
+    for match in re.finditer(pattern, text, re.MULTILINE):
+        values[match.group(1)] = re.sub(r"\\(.)", r"\1", match.group(2))
+    return values
+
+
+def secrets_on_the_host(host) -> dict[str, str]:
+    """Every secret the converge handed to this host, read from the files it was written to."""
+    env = quoted_values(host.file(ENV_FILE).content_string, r'^([A-Z_]+)="((?:[^"\\]|\\.)*)"$')
+    secrets = {"app_secret_key (DJANGO_SECRET_KEY)": env.get("DJANGO_SECRET_KEY", "")}
+    for variable, name in (("postgres_password", "DATABASE_URL"), ("redis_password", "REDIS_URL")):
+        password = urllib.parse.urlsplit(env.get(name, "")).password or ""
+        secrets[f"{variable} (password in {name})"] = urllib.parse.unquote(password)
+    if host.file(REDIS_CONF).exists:
+        conf = quoted_values(
+            host.file(REDIS_CONF).content_string, r'^(requirepass) "((?:[^"\\]|\\.)*)"$'
+        )
+        secrets["redis_password (requirepass in redis.conf)"] = conf.get("requirepass", "")
+    return secrets
+
+
+def test_no_secret_appears_in_the_hosts_journal(host):
+    # sudo logs every command line it runs, so a secret passed through a task's environment: or
+    # argv would be kept in the journal (and shown by ps while it runs).
+    journal = host.run("journalctl --no-pager")
+    assert journal.rc == 0, journal.stderr
+    secrets = {name: value for name, value in secrets_on_the_host(host).items() if value}
+    # Names only in assertions: pytest would print compared strings, and these are secrets.
+    expected = {
+        "app_secret_key (DJANGO_SECRET_KEY)",
+        "postgres_password (password in DATABASE_URL)",
+    }
+    missing = sorted(expected - secrets.keys())
+    assert not missing, f"not found on the host, so not looked for: {missing}"
+    leaked = sorted(
+        name
+        for name, value in secrets.items()
+        if value in journal.stdout or urllib.parse.quote(value, safe="") in journal.stdout
+    )
+    assert not leaked, f"these secrets appear in the host's journal: {', '.join(leaked)}"
+
+
 def open_files_limits(host, pid):
     """(soft, hard) "Max open files" of a process."""
     limits = host.file(f"/proc/{pid}/limits").content_string
@@ -130,3 +191,57 @@ def test_daphne_may_hold_thousands_of_open_websockets(host):
     soft, _ = open_files_limits(host, pid)
     assert soft >= min(65536, ceiling)
     assert soft > 1024
+
+
+def run_playbook(host, playbook: str, *extra_vars: str) -> subprocess.CompletedProcess:
+    """Run a real playbook of this repository against this host, with -e overrides."""
+    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
+    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
+    env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_LOG_PATH"}
+    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
+    env["ANSIBLE_NOCOLOR"] = "1"
+    command = [str(ansible_playbook), "-i", str(inventory), "--limit", host.backend.get_hostname()]
+    for extra in extra_vars:
+        command += ["-e", extra]
+    return subprocess.run(
+        [*command, str(REPO / "playbooks" / playbook)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_a_bad_app_variable_stops_site_yml_before_any_tier_changes(host):
+    # The Redis and PostgreSQL overrides are valid and would change those tiers (new redis.conf,
+    # restarts) if their plays ran before the app's preflight refused the short secret key.
+    files = [path for path in EARLIER_TIER_FILES if host.file(path).exists]
+    checksums = {path: host.check_output(f"sha256sum {path}").split()[0] for path in files}
+    pids = {
+        unit: host.check_output(f"systemctl show -p MainPID --value {unit}")
+        for unit in EARLIER_TIER_UNITS
+    }
+    result = run_playbook(
+        host,
+        "site.yml",
+        "redis_maxmemory=128mb",
+        "postgres_max_connections=101",
+        "app_secret_key=short",
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"site.yml accepted app_secret_key=short:\n{output}"
+    # Task names mention variables too: only the failure report itself counts.
+    failure = output.partition("fatal:")[2].partition("PLAY RECAP")[0]
+    assert "app_secret_key" in failure, f"the failure does not name app_secret_key:\n{output}"
+    recap = output.partition("PLAY RECAP")[2]
+    assert re.findall(r"changed=(\d+)", recap) == ["0"], output
+    assert "failed=1" in recap, output
+    changed = [p for p in files if host.check_output(f"sha256sum {p}").split()[0] != checksums[p]]
+    assert not changed, f"changed by a refused run: {changed}\n{output}"
+    restarted = [
+        unit
+        for unit, pid in pids.items()
+        if host.check_output(f"systemctl show -p MainPID --value {unit}") != pid
+    ]
+    assert not restarted, f"restarted by a refused run: {restarted}\n{output}"
