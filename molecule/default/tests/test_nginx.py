@@ -202,3 +202,21 @@ def test_nginx_workers_may_hold_two_descriptors_per_websocket(host, nginx_config
     limits = host.file(f"/proc/{worker}/limits").content_string
     soft = next(line.split()[3] for line in limits.splitlines() if "Max open files" in line)
     assert int(soft) >= 2 * connections, limits
+
+
+def test_a_bad_nginx_port_stops_site_yml_naming_only_that_variable(host):
+    # The nginx checks used to share one message naming three variables.
+    from test_app import run_playbook
+
+    before = host.check_output("sha256sum /etc/nginx/sites-available/livefeed.conf")
+    result = run_playbook(host, "site.yml", "nginx_upstream_port=70000")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"site.yml accepted nginx_upstream_port=70000:\n{output}"
+    failure = output.partition("fatal:")[2].partition("PLAY RECAP")[0]
+    assert "nginx_upstream_port" in failure, output
+    others = [
+        name for name in ("nginx_ws_read_timeout", "nginx_client_max_body_size") if name in failure
+    ]
+    assert not others, f"the failure also names {others}:\n{output}"
+    assert "changed=0" in output.partition("PLAY RECAP")[2], output
+    assert host.check_output("sha256sum /etc/nginx/sites-available/livefeed.conf") == before
