@@ -2,10 +2,14 @@
 
 import ipaddress
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import testinfra.utils.ansible_runner
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def hosts_in_group(group: str) -> list:
@@ -53,3 +57,26 @@ def assert_listens_on_loopback_only(host, port: int) -> None:
     addresses = {line.split()[3].rsplit(":", 1)[0] for line in listening if line.strip()}
     assert addresses, f"nothing listens on port {port}"
     assert addresses <= {"127.0.0.1", "[::1]"}, f"{port} is bound beyond loopback: {addresses}"
+
+
+def run_playbook(host, playbook: str, *extra_vars: str) -> subprocess.CompletedProcess:
+    """Run a real playbook of this repository against this host, with -e overrides.
+
+    The converge log (ANSIBLE_LOG_PATH) is left out: refused runs are not part of the converge.
+    """
+    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
+    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
+    env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_LOG_PATH"}
+    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
+    env["ANSIBLE_NOCOLOR"] = "1"
+    command = [str(ansible_playbook), "-i", str(inventory), "--limit", host.backend.get_hostname()]
+    for extra in extra_vars:
+        command += ["-e", extra]
+    return subprocess.run(
+        [*command, str(REPO / "playbooks" / playbook)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )

@@ -1,20 +1,15 @@
 """The app tier: Daphne and the broadcaster as deployed by roles/app, probed from the controller."""
 
 import http.client
-import os
 import re
-import subprocess
-import sys
 import time
 import urllib.parse
-from pathlib import Path
 
 import pytest
-from conftest import assert_unit_running, hosts_in_group
+from conftest import assert_unit_running, hosts_in_group, run_playbook
 
 testinfra_hosts = hosts_in_group("app")
 
-REPO = Path(__file__).resolve().parents[3]
 DAPHNE_PORT = 8000
 ENV_FILE = "/etc/livefeed/livefeed.env"
 REDIS_CONF = "/etc/redis/redis.conf"
@@ -191,26 +186,6 @@ def test_daphne_may_hold_thousands_of_open_websockets(host):
     soft, _ = open_files_limits(host, pid)
     assert soft >= min(65536, ceiling)
     assert soft > 1024
-
-
-def run_playbook(host, playbook: str, *extra_vars: str) -> subprocess.CompletedProcess:
-    """Run a real playbook of this repository against this host, with -e overrides."""
-    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
-    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
-    env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_LOG_PATH"}
-    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
-    env["ANSIBLE_NOCOLOR"] = "1"
-    command = [str(ansible_playbook), "-i", str(inventory), "--limit", host.backend.get_hostname()]
-    for extra in extra_vars:
-        command += ["-e", extra]
-    return subprocess.run(
-        [*command, str(REPO / "playbooks" / playbook)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 def test_a_bad_app_variable_stops_site_yml_before_any_tier_changes(host):

@@ -9,7 +9,7 @@ import time
 import uuid
 
 import pytest
-from conftest import assert_unit_running, hosts_in_group
+from conftest import assert_unit_running, hosts_in_group, run_playbook
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
@@ -206,8 +206,6 @@ def test_nginx_workers_may_hold_two_descriptors_per_websocket(host, nginx_config
 
 def test_a_bad_nginx_port_stops_site_yml_naming_only_that_variable(host):
     # The nginx checks used to share one message naming three variables.
-    from test_app import run_playbook
-
     before = host.check_output("sha256sum /etc/nginx/sites-available/livefeed.conf")
     result = run_playbook(host, "site.yml", "nginx_upstream_port=70000")
     output = result.stdout + result.stderr

@@ -1,13 +1,10 @@
 """PostgreSQL on the hosts of the `postgres` group, as the app uses it."""
 
-from pathlib import Path
-
 import yaml
-from conftest import assert_listens_on_loopback_only, assert_unit_running, hosts_in_group
+from conftest import REPO, assert_listens_on_loopback_only, assert_unit_running, hosts_in_group
 
 testinfra_hosts = hosts_in_group("postgres")
 
-REPO = Path(__file__).resolve().parents[3]
 # The scenario converges with the rehearsal's group_vars (molecule.yml links them).
 WIRING = yaml.safe_load((REPO / "inventory/local/group_vars/all/postgres.yml").read_text())
 PG_HBA = "/etc/postgresql/15/main/pg_hba.conf"

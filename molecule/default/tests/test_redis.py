@@ -1,16 +1,16 @@
 """Redis as the channel layer, on the hosts of the `redis` group."""
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-from conftest import assert_listens_on_loopback_only, assert_unit_running, hosts_in_group
+from conftest import (
+    assert_listens_on_loopback_only,
+    assert_unit_running,
+    hosts_in_group,
+    run_playbook,
+)
 
 testinfra_hosts = hosts_in_group("redis")
 
-REPO = Path(__file__).resolve().parents[3]
 REDIS_CONF = "/etc/redis/redis.conf"
 # Run on the host: the password is read there from redis.conf, so it is never on a command line.
 REDIS_CLI = (
@@ -115,29 +115,9 @@ def test_redis_password_is_not_in_the_hosts_journal(host):
     assert not leaked, "the Redis password appears in the host's journal"
 
 
-def run_redis_playbook(host, *extra_vars: str) -> subprocess.CompletedProcess:
-    """Run the real playbooks/redis.yml against this host with overrides that must be refused."""
-    inventory = Path(os.environ["MOLECULE_INVENTORY_FILE"]).parent
-    ansible_playbook = Path(sys.executable).with_name("ansible-playbook")
-    env = {k: v for k, v in os.environ.items() if k != "ANSIBLE_LOG_PATH"}
-    env.setdefault("ANSIBLE_CONFIG", str(REPO / "ansible.cfg"))
-    env["ANSIBLE_NOCOLOR"] = "1"
-    command = [str(ansible_playbook), "-i", str(inventory), "--limit", host.backend.get_hostname()]
-    for extra in extra_vars:
-        command += ["-e", extra]
-    return subprocess.run(
-        [*command, str(REPO / "playbooks" / "redis.yml")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 def assert_refused_before_any_change(host, extra_vars: list[str], variable: str) -> None:
     before = file_sha256(host, REDIS_CONF)
-    result = run_redis_playbook(host, *extra_vars)
+    result = run_playbook(host, "redis.yml", *extra_vars)
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the play accepted {extra_vars}:\n{output}"
     # Task names mention variables too: only the failure report itself counts.
