@@ -2,11 +2,12 @@
 
 import http.client
 import re
+import shutil
 import time
 import urllib.parse
 
 import pytest
-from conftest import assert_unit_running, hosts_in_group, run_playbook
+from conftest import REPO, assert_unit_running, hosts_in_group, run_playbook
 
 testinfra_hosts = hosts_in_group("app")
 
@@ -220,3 +221,49 @@ def test_a_bad_app_variable_stops_site_yml_before_any_tier_changes(host):
         if host.check_output(f"systemctl show -p MainPID --value {unit}") != pid
     ]
     assert not restarted, f"restarted by a refused run: {restarted}\n{output}"
+
+
+def live_release(host) -> str:
+    return host.check_output(f"readlink -f {BASE_DIR}/current")
+
+
+def run_and_check(host, playbook: str, *extra_vars: str) -> None:
+    result = run_playbook(host, playbook, *extra_vars)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{playbook} {extra_vars} failed:\n{output}"
+
+
+def test_rollback_after_redeploying_an_older_release_returns_to_the_one_it_replaced(
+    host, host_ip, tmp_path
+):
+    # Releases are named by content: deploying A, B, then A again (a revert) leaves A's directory
+    # the oldest, and rollback must still go back to B, the release live before the current one.
+    release_a = live_release(host)
+    source_b = tmp_path / "app"
+    shutil.copytree(
+        REPO / "app",
+        source_b,
+        ignore=shutil.ignore_patterns("__pycache__", "*.py[co]", "staticfiles", ".*_cache"),
+    )
+    with (source_b / "README.md").open("a") as readme:
+        readme.write("\nRelease B of the rollback test.\n")
+    try:
+        run_and_check(host, "deploy.yml", f"app_source_dir={source_b}")
+        release_b = live_release(host)
+        assert release_b != release_a, "the changed README.md did not make a new release"
+        run_and_check(host, "deploy.yml")
+        assert live_release(host) == release_a
+
+        run_and_check(host, "rollback.yml")
+        assert live_release(host) == release_b, "rollback did not return to release B"
+        status, body = get(host_ip, DAPHNE_PORT, "/health/", host_ip)
+        assert status == 200, body
+
+        # previous now points at A: a second rollback undoes the first.
+        run_and_check(host, "rollback.yml")
+        assert live_release(host) == release_a, "a second rollback did not return to release A"
+    finally:
+        # Later tests expect the converged release live, whatever failed above.
+        if live_release(host) != release_a:
+            run_playbook(host, "deploy.yml")
+    assert live_release(host) == release_a
